@@ -173,6 +173,113 @@ impl std::error::Error for HostError {}
 /// assert_eq!(parse_host(b"evil.com@example.com"), Err(HostError::InvalidByte(b'@')));
 /// ```
 pub fn parse_host(input: &[u8]) -> Result<Host<'_>, HostError> {
+    let fast = match input.first() {
+        Some(b'[') => parse_ipv6_fast(input),
+        _ => parse_name_or_ipv4_fast(input),
+    };
+    match fast {
+        Some(host) => Ok(host),
+        None => parse_host_precisely(input),
+    }
+}
+
+/// A bracketed IPv6 host, the common case; gives up (for the precise parser) on anything odd.
+#[inline]
+fn parse_ipv6_fast(input: &[u8]) -> Option<Host<'_>> {
+    if input.len() > MAX_HOST_LEN {
+        return None;
+    }
+    let close = input.iter().position(|&b| b == b']')?;
+    // `Ipv6Addr`'s parser accepts only hex digits, ':' and '.', so nothing else can slip through.
+    let inside = std::str::from_utf8(&input[1..close]).ok()?;
+    let ip: Ipv6Addr = inside.parse().ok()?;
+    let port = match &input[close + 1..] {
+        [] => None,
+        [b':', digits @ ..] => Some(parse_port_bytes(digits)?),
+        _ => return None,
+    };
+    Some(Host {
+        kind: HostKind::Ipv6(ip),
+        port,
+    })
+}
+
+/// One pass over a name or IPv4 host, the common case. Accepts exactly what
+/// [`parse_host_precisely`] accepts for unbracketed hosts (a property test holds them to it);
+/// on anything else it gives up, and the precise parser says why.
+#[inline]
+fn parse_name_or_ipv4_fast(input: &[u8]) -> Option<Host<'_>> {
+    if input.is_empty() || input.len() > MAX_HOST_LEN {
+        return None;
+    }
+    let mut label_len = 0usize;
+    let mut last = b'.';
+    let mut digits_and_dots = true;
+    let mut host_end = input.len();
+    let mut port = None;
+    for (index, &byte) in input.iter().enumerate() {
+        match byte {
+            b'a'..=b'z' | b'A'..=b'Z' => digits_and_dots = false,
+            b'0'..=b'9' => {}
+            b'-' if label_len > 0 => digits_and_dots = false,
+            b'.' if label_len > 0 && last != b'-' && label_len <= MAX_LABEL_LEN => {
+                label_len = 0;
+                last = byte;
+                continue;
+            }
+            b':' => {
+                host_end = index;
+                port = Some(parse_port_bytes(&input[index + 1..])?);
+                break;
+            }
+            _ => return None,
+        }
+        label_len += 1;
+        last = byte;
+    }
+    if host_end == 0 || last == b'-' || label_len > MAX_LABEL_LEN {
+        return None;
+    }
+    // One trailing dot is dropped: `label_len == 0` here means the host part ended with it.
+    let name_end = if label_len == 0 {
+        host_end - 1
+    } else {
+        host_end
+    };
+    if name_end == 0 || name_end > MAX_NAME_LEN {
+        return None;
+    }
+    let name = std::str::from_utf8(&input[..name_end]).ok()?;
+    if digits_and_dots {
+        if let Ok(ip) = name.parse::<Ipv4Addr>() {
+            return Some(Host {
+                kind: HostKind::Ipv4(ip),
+                port,
+            });
+        }
+    }
+    Some(Host {
+        kind: HostKind::Name(name),
+        port,
+    })
+}
+
+fn parse_port_bytes(digits: &[u8]) -> Option<u16> {
+    if digits.is_empty() || digits.len() > 5 {
+        return None;
+    }
+    let mut value = 0u32;
+    for &digit in digits {
+        if !digit.is_ascii_digit() {
+            return None;
+        }
+        value = value * 10 + u32::from(digit - b'0');
+    }
+    u16::try_from(value).ok().filter(|&port| port != 0)
+}
+
+/// The precise parser: slower, and says exactly what is wrong.
+fn parse_host_precisely(input: &[u8]) -> Result<Host<'_>, HostError> {
     if input.len() > MAX_HOST_LEN {
         return Err(HostError::TooLong);
     }
@@ -233,13 +340,7 @@ fn is_host_byte(b: u8) -> bool {
 }
 
 fn parse_port(digits: &str) -> Result<u16, HostError> {
-    if digits.is_empty() || digits.len() > 5 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(HostError::InvalidPort);
-    }
-    match digits.parse::<u32>() {
-        Ok(port @ 1..=65535) => u16::try_from(port).map_err(|_| HostError::InvalidPort),
-        _ => Err(HostError::InvalidPort),
-    }
+    parse_port_bytes(digits.as_bytes()).ok_or(HostError::InvalidPort)
 }
 
 /// Check the DNS name rules: labels of `a-z 0-9 -`, 1–63 bytes, no edge hyphens, 253 in all.
@@ -455,6 +556,31 @@ mod tests {
         let long = vec![b'@'; MAX_HOST_LEN + 1];
         assert_eq!(parse_host(&long), Err(HostError::TooLong));
         assert_eq!(parse_host(b""), Err(HostError::Empty));
+    }
+
+    proptest::proptest! {
+        /// The IPv6 fast path agrees with the precise parser.
+        #[test]
+        fn ipv6_fast_path_agrees(input in "\\[[0-9a-fA-F:.%]{0,30}\\](:[0-9]{0,6})?|\\[::ffff:[0-9.]{0,16}\\]") {
+            let input = input.as_bytes();
+            let precise = parse_host_precisely(input);
+            match parse_ipv6_fast(input) {
+                Some(fast) => proptest::prop_assert_eq!(Ok(fast), precise),
+                None => proptest::prop_assert!(precise.is_err()),
+            }
+        }
+
+        /// The fast path agrees with the precise parser on every unbracketed input.
+        #[test]
+        fn fast_path_agrees_with_precise_parser(input in "[a-zA-Z0-9.:-]{0,20}|[0-9.:]{0,20}|[a-z.]{60,70}") {
+            let input = input.as_bytes();
+            let precise = parse_host_precisely(input);
+            match parse_name_or_ipv4_fast(input) {
+                Some(fast) => proptest::prop_assert_eq!(Ok(fast), precise),
+                None => proptest::prop_assert!(precise.is_err() || input.first() == Some(&b'['),
+                    "fast path refused a valid host: {:?}", precise),
+            }
+        }
     }
 
     #[test]

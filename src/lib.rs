@@ -71,7 +71,7 @@ mod settings;
 mod validated;
 
 pub use crate::allowed_hosts::{
-    AllowedHosts, AllowedHostsBuilder, AllowedHostsMiddleware, DEVELOPMENT_HOSTS,
+    AllowedHosts, AllowedHostsBuilder, AllowedHostsMiddleware, DEVELOPMENT_HOSTS, PolicySnapshot,
 };
 pub use crate::error::{ConfigError, Location, Source};
 pub use crate::policy::Rule;

@@ -17,17 +17,19 @@ pub(crate) struct NameRule {
 
 /// Which rule a name matched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum NameMatch<'a> {
+pub(crate) enum NameMatch {
     /// The name is listed exactly.
     Exact,
-    /// The name is at or under this listed subtree.
-    Subtree(&'a str),
+    /// The name is at or under the listed subtree that starts at this byte offset of the name.
+    Subtree(usize),
 }
 
 /// Exact names and subtrees, lower-cased, keyed by name.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct NameSet {
     rules: HashMap<Box<str>, NameRule, BuildHasherDefault<FxHasher>>,
+    /// Shortest and longest subtree key: parents outside this range need no probe.
+    subtree_lengths: Option<(usize, usize)>,
 }
 
 impl NameSet {
@@ -37,44 +39,47 @@ impl NameSet {
 
     pub(crate) fn insert_subtree(&mut self, name: &str) {
         self.rules.entry(name.into()).or_default().subtree = true;
+        let (shortest, longest) = self.subtree_lengths.unwrap_or((name.len(), name.len()));
+        self.subtree_lengths = Some((shortest.min(name.len()), longest.max(name.len())));
     }
 
     /// Look `name` up (any case, no trailing dot, at most 253 bytes as the parser guarantees).
-    pub(crate) fn lookup(&self, name: &str) -> Option<NameMatch<'_>> {
+    pub(crate) fn lookup(&self, name: &str) -> Option<NameMatch> {
         if self.rules.is_empty() || name.len() > MAX_NAME_LEN {
             return None;
         }
-        // Lower-case into a stack buffer: the map holds lower-cased keys.
+        // The map holds lower-cased keys; lower-case into a stack buffer only when needed.
         let mut buffer = [0u8; MAX_NAME_LEN];
-        let lowered = &mut buffer[..name.len()];
-        lowered.copy_from_slice(name.as_bytes());
-        lowered.make_ascii_lowercase();
-        let lowered = std::str::from_utf8(lowered).ok()?;
+        let lowered = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+            let lowered = &mut buffer[..name.len()];
+            lowered.copy_from_slice(name.as_bytes());
+            lowered.make_ascii_lowercase();
+            std::str::from_utf8(lowered).ok()?
+        } else {
+            name
+        };
 
         if let Some(rule) = self.rules.get(lowered) {
             if rule.exact {
                 return Some(NameMatch::Exact);
             }
             if rule.subtree {
-                return self.subtree_key(lowered);
+                return Some(NameMatch::Subtree(0));
             }
         }
         // Walk the label boundaries, nearest parent first: `a.b.example.com` tries
         // `b.example.com`, then `example.com`, then `com`.
+        let (shortest, longest) = self.subtree_lengths?;
         for (dot, _) in lowered.match_indices('.') {
             let parent = &lowered[dot + 1..];
-            if self.rules.get(parent).is_some_and(|rule| rule.subtree) {
-                return self.subtree_key(parent);
+            if parent.len() < shortest {
+                break;
+            }
+            if parent.len() <= longest && self.rules.get(parent).is_some_and(|rule| rule.subtree) {
+                return Some(NameMatch::Subtree(dot + 1));
             }
         }
         None
-    }
-
-    /// The map's own copy of a key, so the match can outlive the stack buffer.
-    fn subtree_key(&self, key: &str) -> Option<NameMatch<'_>> {
-        self.rules
-            .get_key_value(key)
-            .map(|(stored, _)| NameMatch::Subtree(stored))
     }
 }
 
@@ -148,10 +153,15 @@ mod tests {
     #[test]
     fn subtrees_cover_apex_and_every_depth() {
         let set = set();
-        let hit = Some(NameMatch::Subtree("lebowski.biz"));
-        assert_eq!(set.lookup("lebowski.biz"), hit);
-        assert_eq!(set.lookup("thebig.lebowski.biz"), hit);
-        assert_eq!(set.lookup("a.b.c.LEBOWSKI.biz"), hit);
+        assert_eq!(set.lookup("lebowski.biz"), Some(NameMatch::Subtree(0)));
+        assert_eq!(
+            set.lookup("thebig.lebowski.biz"),
+            Some(NameMatch::Subtree(7))
+        );
+        assert_eq!(
+            set.lookup("a.b.c.LEBOWSKI.biz"),
+            Some(NameMatch::Subtree(6))
+        );
         assert_eq!(set.lookup("notlebowski.biz"), None);
         assert_eq!(set.lookup("sub-example.com"), None);
         assert_eq!(set.lookup("lebowski.biz.evil"), None);

@@ -161,7 +161,9 @@ impl HostPolicy {
             HostKind::Name(name) => {
                 return match self.names.lookup(name)? {
                     NameMatch::Exact => Some(Rule::ExactName(name.to_ascii_lowercase())),
-                    NameMatch::Subtree(parent) => Some(Rule::Subtree(parent.to_owned())),
+                    NameMatch::Subtree(offset) => {
+                        Some(Rule::Subtree(name[offset..].to_ascii_lowercase()))
+                    }
                 };
             }
             HostKind::Ipv4(ip) => IpAddr::V4(ip),

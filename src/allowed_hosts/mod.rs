@@ -1,6 +1,7 @@
 //! `AllowedHosts`: the public configuration type, its builder and its `Transform`.
 
 mod service;
+mod shared;
 
 use std::sync::Arc;
 
@@ -8,12 +9,12 @@ use actix_web::Error;
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform};
 use actix_web::http::StatusCode;
-use arc_swap::ArcSwap;
 use futures_util::future::{Ready, ready};
 
 pub use self::service::AllowedHostsMiddleware;
+pub use self::shared::PolicySnapshot;
+use self::shared::Shared;
 use crate::error::{ConfigError, Location, Source};
-use crate::host::parse_host;
 use crate::log_limit::LogLimiter;
 use crate::nets::NetSet;
 use crate::policy::{HostPolicy, PolicyLists, Rule, parse_nets};
@@ -33,7 +34,8 @@ const REJECT_STATUSES: [u16; 3] = [400, 403, 421];
 /// on refusal the response carries [`HostRejected`](crate::HostRejected) in its extensions.
 ///
 /// The compiled policy is behind an [`Arc`], so cloning this value (actix does, once per worker)
-/// is cheap, and [`AllowedHosts::reload`] can swap it while the server runs.
+/// is cheap, and [`AllowedHosts::reload`] can swap it while the server runs. Each worker keeps
+/// its own reference and notices a reload with one atomic load per request.
 ///
 /// # Examples
 ///
@@ -54,7 +56,7 @@ const REJECT_STATUSES: [u16; 3] = [400, 403, 421];
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct AllowedHosts {
-    config: Arc<ArcSwap<HostConfig>>,
+    shared: Arc<Shared>,
     limiter: Arc<LogLimiter>,
 }
 
@@ -291,7 +293,7 @@ impl AllowedHostsBuilder {
     pub fn build(self) -> Result<AllowedHosts, ConfigError> {
         let config = self.compile()?;
         Ok(AllowedHosts {
-            config: Arc::new(ArcSwap::from_pointee(config)),
+            shared: Arc::new(Shared::new(config)),
             limiter: Arc::new(LogLimiter::default()),
         })
     }
@@ -371,12 +373,43 @@ impl AllowedHosts {
     /// assert_eq!(allowed.explain("other.com"), Err(RejectReason::NotAllowed));
     /// ```
     pub fn explain(&self, host: &str) -> Result<Rule, RejectReason> {
-        let host = parse_host(host.as_bytes()).map_err(RejectReason::Syntax)?;
-        self.config
-            .load()
-            .policy
-            .explain(&host)
-            .ok_or(RejectReason::NotAllowed)
+        self.snapshot().explain(host)
+    }
+
+    /// Decide a host value exactly as the middleware decides a request's host, without
+    /// allocating: `Ok` if it is allowed.
+    ///
+    /// # Errors
+    ///
+    /// The [`RejectReason`]: a syntax error, or not allowed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use actix_allow_cidr::{AllowedHosts, RejectReason};
+    ///
+    /// let allowed = AllowedHosts::builder().net("10.0.0.0/8").build().unwrap();
+    /// assert_eq!(allowed.check("10.1.2.3:8000"), Ok(()));
+    /// assert_eq!(allowed.check("11.1.2.3"), Err(RejectReason::NotAllowed));
+    /// ```
+    pub fn check(&self, host: &str) -> Result<(), RejectReason> {
+        self.snapshot().check(host)
+    }
+
+    /// The policy in force now, for checks outside a request (see [`PolicySnapshot`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use actix_allow_cidr::AllowedHosts;
+    ///
+    /// let allowed = AllowedHosts::builder().host("a.com").build().unwrap();
+    /// assert!(allowed.snapshot().check("a.com").is_ok());
+    /// ```
+    pub fn snapshot(&self) -> PolicySnapshot {
+        PolicySnapshot {
+            config: self.shared.load(),
+        }
     }
 
     /// A one-line description of the compiled policy.
@@ -391,7 +424,7 @@ impl AllowedHosts {
     /// ```
     #[must_use]
     pub fn summary(&self) -> String {
-        self.config.load().policy.summary()
+        self.snapshot().summary()
     }
 
     /// Swap in a new configuration while the server runs. Every worker sees the new policy from
@@ -420,7 +453,7 @@ impl AllowedHosts {
     /// ```
     pub fn reload(&self, builder: AllowedHostsBuilder) -> Result<(), ConfigError> {
         let config = builder.compile()?;
-        self.config.store(Arc::new(config));
+        self.shared.store(config);
         Ok(())
     }
 }
@@ -439,7 +472,7 @@ where
     fn new_transform(&self, service: S) -> Self::Future {
         ready(Ok(AllowedHostsMiddleware::new(
             service,
-            Arc::clone(&self.config),
+            Arc::clone(&self.shared),
             Arc::clone(&self.limiter),
         )))
     }

@@ -6,11 +6,11 @@ use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, forward_ready};
 use actix_web::http::header::{self, ContentType, HeaderName};
 use actix_web::{Error, HttpMessage, HttpResponse};
-use arc_swap::ArcSwap;
 use futures_util::TryFutureExt;
 use futures_util::future::{Either, MapOk, Ready, ready};
 
 use super::HostConfig;
+use super::shared::{Shared, WorkerCache};
 use crate::log_limit::LogLimiter;
 use crate::select::{
     HostInputs, RejectReason, forwarded_header_host, last_list_element, select_host,
@@ -32,19 +32,15 @@ type PassThrough<B> = fn(ServiceResponse<B>) -> ServiceResponse<EitherBody<B>>;
 #[derive(Debug)]
 pub struct AllowedHostsMiddleware<S> {
     service: S,
-    config: Arc<ArcSwap<HostConfig>>,
+    config: WorkerCache,
     limiter: Arc<LogLimiter>,
 }
 
 impl<S> AllowedHostsMiddleware<S> {
-    pub(super) fn new(
-        service: S,
-        config: Arc<ArcSwap<HostConfig>>,
-        limiter: Arc<LogLimiter>,
-    ) -> Self {
+    pub(super) fn new(service: S, shared: Arc<Shared>, limiter: Arc<LogLimiter>) -> Self {
         Self {
             service,
-            config,
+            config: WorkerCache::new(shared),
             limiter,
         }
     }
@@ -62,10 +58,10 @@ where
     forward_ready!(service);
 
     fn call(&self, req: ServiceRequest) -> Self::Future {
-        let config = self.config.load();
-        let verdict = check_request(&config, &req);
-        match verdict {
+        let config = self.config.get();
+        match check_request(&config, &req) {
             Ok(validated) => {
+                drop(config);
                 req.extensions_mut().insert(validated);
                 let pass: PassThrough<B> = ServiceResponse::map_into_left_body;
                 Either::Left(self.service.call(req).map_ok(pass))
@@ -76,6 +72,7 @@ where
                     .insert_header(ContentType::plaintext())
                     .insert_header((header::CACHE_CONTROL, "no-store"))
                     .body(REJECTION_BODY);
+                drop(config);
                 response.extensions_mut().insert(HostRejected { reason });
                 Either::Right(ready(Ok(req.into_response(response).map_into_right_body())))
             }
