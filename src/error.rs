@@ -136,7 +136,7 @@ pub enum ConfigError {
     #[error("{at}: invalid host pattern {value:?}: {reason}{}", hint(suggestion))]
     InvalidHostPattern {
         /// Where it is.
-        at: Location,
+        at: Box<Location>,
         /// The entry as given.
         value: String,
         /// Why it is refused.
@@ -148,7 +148,7 @@ pub enum ConfigError {
     #[error("{at}: invalid net {value:?}: {reason}{}", hint(suggestion))]
     InvalidNet {
         /// Where it is.
-        at: Location,
+        at: Box<Location>,
         /// The entry as given.
         value: String,
         /// Why it is refused.
@@ -160,7 +160,7 @@ pub enum ConfigError {
     #[error("{at}: invalid regex {value:?}: {reason}")]
     InvalidRegex {
         /// Where it is.
-        at: Location,
+        at: Box<Location>,
         /// The pattern as given.
         value: String,
         /// The regex compiler's message.
@@ -170,7 +170,7 @@ pub enum ConfigError {
     #[error("{at}: invalid value {value:?}: {reason}{}", hint(suggestion))]
     InvalidValue {
         /// Where it is.
-        at: Location,
+        at: Box<Location>,
         /// The value as given.
         value: String,
         /// Why it is refused.
@@ -182,7 +182,7 @@ pub enum ConfigError {
     #[error("{at}: unknown key {key:?}{}", hint(suggestion))]
     UnknownKey {
         /// Where it is.
-        at: Location,
+        at: Box<Location>,
         /// The unknown key.
         key: String,
         /// The nearest known key.
@@ -192,7 +192,7 @@ pub enum ConfigError {
     #[error("{at}: {message}")]
     Parse {
         /// Where it is, as precisely as the format tells.
-        at: Location,
+        at: Box<Location>,
         /// The parser's message.
         message: String,
     },
@@ -303,7 +303,9 @@ mod tests {
     #[test]
     fn multiple_lists_every_problem() {
         let one = ConfigError::UnknownKey {
-            at: Location::new(Source::Text, "allowed_host").with_line_col(1, 1),
+            at: Location::new(Source::Text, "allowed_host")
+                .with_line_col(1, 1)
+                .into(),
             key: "allowed_host".into(),
             suggestion: Some("allowed_hosts".into()),
         };

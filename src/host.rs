@@ -250,13 +250,11 @@ fn parse_name_or_ipv4_fast(input: &[u8]) -> Option<Host<'_>> {
         return None;
     }
     let name = std::str::from_utf8(&input[..name_end]).ok()?;
-    if digits_and_dots {
-        if let Ok(ip) = name.parse::<Ipv4Addr>() {
-            return Some(Host {
-                kind: HostKind::Ipv4(ip),
-                port,
-            });
-        }
+    if digits_and_dots && let Ok(ip) = name.parse::<Ipv4Addr>() {
+        return Some(Host {
+            kind: HostKind::Ipv4(ip),
+            port,
+        });
     }
     Some(Host {
         kind: HostKind::Name(name),

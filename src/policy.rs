@@ -102,7 +102,7 @@ impl HostPolicy {
                     policy.patterns.push(pattern);
                 }
                 Err(error) => errors.push(ConfigError::InvalidHostPattern {
-                    at: Location::entry(lists.source, lists.hosts_key, index),
+                    at: Location::entry(lists.source, lists.hosts_key, index).into(),
                     value: entry.clone(),
                     reason: error.reason,
                     suggestion: error.suggestion,
@@ -222,7 +222,7 @@ pub(crate) fn parse_nets(
             Ok(net) => Some(net),
             Err(error) => {
                 errors.push(ConfigError::InvalidNet {
-                    at: Location::entry(source, key, index),
+                    at: Location::entry(source, key, index).into(),
                     value: entry.clone(),
                     reason: error.reason,
                     suggestion: error.suggestion,

@@ -179,13 +179,11 @@ pub(crate) struct LoggedHost<'a>(pub(crate) &'a [u8]);
 impl fmt::Display for LoggedHost<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         const LIMIT: usize = 100;
-        let mut written = 0;
-        for c in self.0.escape_ascii() {
+        for (written, c) in self.0.escape_ascii().enumerate() {
             if written == LIMIT {
                 return f.write_str("...");
             }
             fmt::Write::write_char(f, char::from(c))?;
-            written += 1;
         }
         Ok(())
     }

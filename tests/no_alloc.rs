@@ -52,6 +52,11 @@ fn checking_a_host_allocates_nothing() {
         "[zz]",
         "x@y",
     ];
+    // The counter works: one String is one allocation.
+    assert_eq!(
+        allocations_during(|| drop(std::hint::black_box(String::from("x")))),
+        1
+    );
     // Warm up thread-locals and lazies first.
     for host in hosts {
         let _ = policy.check(host);

@@ -321,7 +321,7 @@ impl AllowedHostsBuilder {
             Ok(status) if REJECT_STATUSES.contains(&self.reject_status) => status,
             _ => {
                 errors.push(ConfigError::InvalidValue {
-                    at: Location::new(self.source.clone(), "reject_status"),
+                    at: Location::new(self.source.clone(), "reject_status").into(),
                     value: self.reject_status.to_string(),
                     reason: "a rejection answers 400, 403 or 421".into(),
                     suggestion: Some("400".into()),

@@ -60,11 +60,11 @@ impl WorkerCache {
     #[inline]
     pub(crate) fn get(&self) -> Ref<'_, Arc<HostConfig>> {
         let generation = self.shared.generation.load(Ordering::Acquire);
-        if generation != self.seen.get() {
-            if let Ok(mut config) = self.config.try_borrow_mut() {
-                *config = self.shared.load();
-                self.seen.set(generation);
-            }
+        if generation != self.seen.get()
+            && let Ok(mut config) = self.config.try_borrow_mut()
+        {
+            *config = self.shared.load();
+            self.seen.set(generation);
         }
         self.config.borrow()
     }

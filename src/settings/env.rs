@@ -68,7 +68,7 @@ impl Settings {
                 Ok(value) => value,
                 Err(reason) => {
                     errors.push(ConfigError::InvalidValue {
-                        at: Location::new(source, ""),
+                        at: Location::new(source, "").into(),
                         value: String::new(),
                         reason: reason.to_owned(),
                         suggestion: None,
@@ -81,7 +81,7 @@ impl Settings {
             for (index, entry) in entries.iter().enumerate() {
                 if entry.is_empty() {
                     errors.push(ConfigError::InvalidValue {
-                        at: Location::entry(&source, &key, index),
+                        at: Location::entry(&source, &key, index).into(),
                         value: value.clone(),
                         reason: "empty entry in a comma-separated list".into(),
                         suggestion: None,

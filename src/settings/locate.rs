@@ -106,7 +106,7 @@ pub(crate) fn unknown_key(full_key: &str, at: Location) -> ConfigError {
             _ => None,
         });
     ConfigError::UnknownKey {
-        at,
+        at: at.into(),
         key: full_key.to_owned(),
         suggestion: nearest(leaf, siblings).map(|leaf| match parent {
             Some(parent) => format!("{parent}.{leaf}"),

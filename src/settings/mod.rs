@@ -136,7 +136,7 @@ impl Settings {
             #[cfg(feature = "json")]
             Some("json") => Self::from_json_source(&text, source),
             other => Err(ConfigError::InvalidValue {
-                at: crate::error::Location::new(source, ""),
+                at: crate::error::Location::new(source, "").into(),
                 value: other.unwrap_or_default().to_owned(),
                 reason: format!(
                     "unknown settings file extension; use {}",
@@ -164,7 +164,7 @@ impl Settings {
             let at = crate::error::Location::new(source.clone(), "")
                 .with_line_col(error.line(), error.column());
             locate::unknown_key_error(&message, at.clone())
-                .unwrap_or(ConfigError::Parse { at, message })
+                .unwrap_or(ConfigError::Parse { at: at.into(), message })
         })?;
         settings.origin = Origin::new(source);
         settings.validate()?;

@@ -24,7 +24,7 @@ pub(crate) fn parse(text: &str, source: &Source) -> Result<Settings, ConfigError
         }
     };
     let document = DeTable::parse(text).map_err(|error| ConfigError::Parse {
-        at: at(error.span(), ""),
+        at: at(error.span(), "").into(),
         message: error.message().trim().to_owned(),
     })?;
 
@@ -51,7 +51,7 @@ pub(crate) fn parse(text: &str, source: &Source) -> Result<Settings, ConfigError
             .map(|(key, _)| key.as_str())
             .unwrap_or_default();
         ConfigError::Parse {
-            at: at(span, key),
+            at: at(span, key).into(),
             message: error.message().trim().to_owned(),
         }
     })?;
