@@ -78,3 +78,8 @@ pub use crate::policy::Rule;
 pub use crate::select::RejectReason;
 pub use crate::settings::Settings;
 pub use crate::validated::{HostRejected, ValidatedHost};
+
+/// The README's code blocks are compiled as doctests, so the README cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
