@@ -163,8 +163,10 @@ impl Settings {
             let message = error.to_string();
             let at = crate::error::Location::new(source.clone(), "")
                 .with_line_col(error.line(), error.column());
-            locate::unknown_key_error(&message, at.clone())
-                .unwrap_or(ConfigError::Parse { at: at.into(), message })
+            locate::unknown_key_error(&message, at.clone()).unwrap_or(ConfigError::Parse {
+                at: at.into(),
+                message,
+            })
         })?;
         settings.origin = Origin::new(source);
         settings.validate()?;
