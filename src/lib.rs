@@ -60,6 +60,7 @@
 
 mod allowed_hosts;
 mod error;
+pub mod health;
 pub mod host;
 mod log_limit;
 mod names;

@@ -52,3 +52,72 @@ fn bad_settings_file_exits_2_naming_the_entry() {
     assert!(stderr.contains("did you mean \"10.0.0.0/8\""), "{stderr}");
     assert!(output.stdout.is_empty(), "nothing was bound");
 }
+
+#[test]
+fn health_check_by_node_ip_passes_and_bad_host_does_not() {
+    let server = Server::start(&[]);
+    let ok = server.get("/healthz", "10.1.2.3:8000");
+    assert_eq!((ok.status, ok.body.as_str()), (200, "ok\n"));
+    assert_eq!(ok.header("cache-control"), Some("no-store"));
+    assert_eq!(server.get("/readyz", "[fd00::7]:8000").status, 200);
+    assert_eq!(server.get("/livez", "192.168.49.2").status, 200);
+    assert_eq!(server.get("/healthz", "evil.com").status, 400);
+}
+
+#[test]
+fn ready_file_check_fails_while_the_file_is_missing() {
+    let dir = std::env::temp_dir().join(format!("actix-allow-cidr-ready-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("ready");
+    let server = Server::start(&["--ready-file", file.to_str().unwrap()]);
+    let missing = server.get("/readyz/ready-file?verbose", "10.0.0.1");
+    assert_eq!(missing.status, 503);
+    assert_eq!(missing.body, "[-]ready-file failed\nfailed\n");
+    std::fs::write(&file, "").unwrap();
+    // Readiness results are reused for 1 s (the default `cache_ms`).
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let present = server.get("/readyz?verbose", "10.0.0.1");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(present.status, 200);
+    assert_eq!(present.body, "[+]ready-file ok\nok\n");
+}
+
+#[test]
+fn sigterm_fails_readiness_while_in_flight_requests_finish() {
+    use std::time::{Duration, Instant};
+    let server = Server::start(&["--drain-seconds", "1"]);
+    let addr = server.addr;
+    // A request that outlives the drain period: the graceful stop must wait for it.
+    let slow = std::thread::spawn(move || {
+        server::raw_request(
+            addr,
+            "GET /slow?ms=2500 HTTP/1.1\r\nHost: 10.1.2.3:8000\r\nConnection: close\r\n\r\n",
+        )
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    server.signal("TERM");
+    let line = server
+        .stdout
+        .recv_timeout(Duration::from_secs(10))
+        .expect("the server reports that it drains");
+    assert_eq!(line, "draining");
+
+    let ready = server.get("/readyz", "10.1.2.3:8000");
+    assert_eq!(ready.status, 503, "readiness fails once draining");
+    let live = server.get("/livez", "10.1.2.3:8000");
+    assert_eq!(live.status, 200, "liveness does not");
+
+    let slow = slow.join().unwrap();
+    assert_eq!((slow.status, slow.body.as_str()), (200, "slept 2500 ms"));
+
+    let mut server = server;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "the server did not exit");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}");
+}

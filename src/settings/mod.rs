@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 pub(crate) use self::locate::Origin;
 use crate::allowed_hosts::{AllowedHosts, AllowedHostsBuilder};
 use crate::error::{ConfigError, Source};
+use crate::health::{HealthBuilder, HealthSettings};
 
 /// Every option of the crate, as an operator writes it in a settings file.
 ///
@@ -27,6 +28,7 @@ use crate::error::{ConfigError, Source};
 /// | `trusted_proxies` | `[]` | CIDR nets of proxies whose forwarded headers are believed |
 /// | `use_x_forwarded_host` | `false` | check `X-Forwarded-Host` from trusted proxies instead of `Host` |
 /// | `reject_status` | `400` | status of a rejection: 400, 403 or 421 |
+/// | `[health]` | | [`HealthSettings`]: paths, `check_timeout_ms` (1000), `cache_ms` (1000) |
 ///
 /// # Examples
 ///
@@ -56,6 +58,8 @@ pub struct Settings {
     pub use_x_forwarded_host: bool,
     /// Status of a rejection: 400, 403 or 421.
     pub reject_status: u16,
+    /// The health endpoints.
+    pub health: HealthSettings,
     /// Where these settings came from, for error messages (not a setting).
     #[serde(skip)]
     pub(crate) origin: Origin,
@@ -70,6 +74,7 @@ impl Default for Settings {
             trusted_proxies: Vec::new(),
             use_x_forwarded_host: false,
             reject_status: 400,
+            health: HealthSettings::default(),
             origin: Origin::default(),
         }
     }
@@ -83,6 +88,12 @@ pub(crate) const KNOWN_KEYS: &[&str] = &[
     "trusted_proxies",
     "use_x_forwarded_host",
     "reject_status",
+    "health",
+    "health.healthz_path",
+    "health.livez_path",
+    "health.readyz_path",
+    "health.check_timeout_ms",
+    "health.cache_ms",
 ];
 
 impl Settings {
@@ -189,7 +200,9 @@ impl Settings {
     /// assert_eq!(settings.validate().unwrap_err().problems().count(), 2);
     /// ```
     pub fn validate(&self) -> Result<(), ConfigError> {
-        let errors: Vec<ConfigError> = self.host_builder().compile().err().into_iter().collect();
+        let mut errors: Vec<ConfigError> =
+            self.host_builder().compile().err().into_iter().collect();
+        errors.extend(self.health_builder().problems());
         self.origin.result(errors)
     }
 
@@ -212,6 +225,36 @@ impl Settings {
         self.host_builder()
             .build()
             .map_err(|e| self.origin.locate(e))
+    }
+
+    /// The health endpoints of the `[health]` section, as a builder to which the app adds its
+    /// readiness checks.
+    ///
+    /// # Errors
+    ///
+    /// A [`ConfigError`] for a bad path or a zero timeout, with its line and column.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use actix_allow_cidr::Settings;
+    ///
+    /// let settings = Settings::from_toml_str("development = true").unwrap();
+    /// let health = settings
+    ///     .health()
+    ///     .unwrap()
+    ///     .check("db", || async { Ok::<(), String>(()) })
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(health.paths().healthz, "/healthz");
+    /// ```
+    pub fn health(&self) -> Result<HealthBuilder, ConfigError> {
+        self.origin.result(self.health_builder().problems())?;
+        Ok(self.health_builder())
+    }
+
+    fn health_builder(&self) -> HealthBuilder {
+        self.health.builder(self.origin.source.clone())
     }
 
     /// The builder these settings describe (used for reloads too).
