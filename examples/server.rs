@@ -15,7 +15,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use actix_allow_cidr::health::{Health, ShutdownHandle};
-use actix_allow_cidr::{AllowedHosts, Settings};
+use actix_allow_cidr::{SecureHosts, Settings};
 use actix_web::dev::ServerHandle;
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 
@@ -73,7 +73,7 @@ fn parse_args() -> Result<Options, String> {
 
 /// Everything the app is built from.
 struct Loaded {
-    allowed: AllowedHosts,
+    secure: SecureHosts,
     health: Health,
 }
 
@@ -85,7 +85,8 @@ fn load_settings(options: &Options) -> Result<Loaded, String> {
     let settings = settings
         .and_then(|s| s.with_env(""))
         .map_err(|e| e.to_string())?;
-    let allowed = settings.allowed_hosts().map_err(|e| e.to_string())?;
+    // AllowedHosts and HttpsRedirect in one wrap, in the right order.
+    let secure = settings.secure_hosts().map_err(|e| e.to_string())?;
     let mut health = settings.health().map_err(|e| e.to_string())?;
     if let Some(path) = options.ready_file.clone() {
         // The sample readiness check: ready while the file exists.
@@ -99,7 +100,7 @@ fn load_settings(options: &Options) -> Result<Loaded, String> {
         });
     }
     let health = health.build().map_err(|e| e.to_string())?;
-    Ok(Loaded { allowed, health })
+    Ok(Loaded { secure, health })
 }
 
 fn main() -> ExitCode {
@@ -125,7 +126,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    tracing::info!("allowed hosts: {}", loaded.allowed.summary());
+    tracing::info!("allowed hosts: {}", loaded.secure.allowed_hosts().summary());
 
     match actix_web::rt::System::new().block_on(serve(&options, loaded)) {
         Ok(()) => ExitCode::SUCCESS,
@@ -137,11 +138,11 @@ fn main() -> ExitCode {
 }
 
 async fn serve(options: &Options, loaded: Loaded) -> std::io::Result<()> {
-    let Loaded { allowed, health } = loaded;
+    let Loaded { secure, health } = loaded;
     let shutdown = health.shutdown_handle();
     let server = HttpServer::new(move || {
         App::new()
-            .wrap(allowed.clone())
+            .wrap(secure.clone())
             .configure(|cfg| health.mount(cfg))
             .route(
                 "/",

@@ -271,6 +271,14 @@ impl ConfigError {
         }
     }
 
+    /// Each single problem, owned, with [`ConfigError::Multiple`] flattened.
+    pub(crate) fn into_problems(self) -> Vec<ConfigError> {
+        match self {
+            ConfigError::Multiple(all) => all.into_iter().flat_map(Self::into_problems).collect(),
+            single => vec![single],
+        }
+    }
+
     /// One error from a list of them: the single one, or `Multiple`.
     pub(crate) fn from_list(mut errors: Vec<ConfigError>) -> Option<ConfigError> {
         match errors.len() {

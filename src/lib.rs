@@ -67,6 +67,8 @@ mod names;
 mod nets;
 mod pattern;
 mod policy;
+mod redirect;
+mod secure_hosts;
 mod select;
 mod settings;
 mod validated;
@@ -76,6 +78,11 @@ pub use crate::allowed_hosts::{
 };
 pub use crate::error::{ConfigError, Location, Source};
 pub use crate::policy::Rule;
+pub use crate::redirect::{
+    HttpsRedirect, HttpsRedirectBuilder, HttpsRedirectMiddleware, RedirectExempt,
+    SecureHeadersFuture, SecureSettings,
+};
+pub use crate::secure_hosts::SecureHosts;
 pub use crate::select::RejectReason;
 pub use crate::settings::Settings;
 pub use crate::validated::{HostRejected, ValidatedHost};

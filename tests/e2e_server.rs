@@ -8,19 +8,20 @@ use server::{Server, run_to_exit};
 #[test]
 fn cidr_host_name_host_and_bad_hosts_over_tcp() {
     let server = Server::start(&[]);
-    let ok = server.get("/", "10.1.2.3:8000");
+    // As forwarded by the TLS-terminating balancer, so the example's HTTPS redirect stays out.
+    let ok = server.get_https("/", "10.1.2.3:8000");
     assert_eq!((ok.status, ok.body.as_str()), (200, "ok"));
-    assert_eq!(server.get("/", "www.example.com").status, 200);
-    assert_eq!(server.get("/", "[fd00::1]:8080").status, 200);
+    assert_eq!(server.get_https("/", "www.example.com").status, 200);
+    assert_eq!(server.get_https("/", "[fd00::1]:8080").status, 200);
 
-    let evil = server.get("/", "evil.com");
+    let evil = server.get_https("/", "evil.com");
     assert_eq!(evil.status, 400);
     assert!(
         !evil.body.contains("evil"),
         "the body never echoes the host"
     );
 
-    let no_host = server.raw("GET / HTTP/1.1\r\nConnection: close\r\n\r\n");
+    let no_host = server.raw("GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n");
     assert_eq!(no_host.status, 400);
 
     let two_hosts = server
@@ -91,7 +92,8 @@ fn sigterm_fails_readiness_while_in_flight_requests_finish() {
     let slow = std::thread::spawn(move || {
         server::raw_request(
             addr,
-            "GET /slow?ms=2500 HTTP/1.1\r\nHost: 10.1.2.3:8000\r\nConnection: close\r\n\r\n",
+            "GET /slow?ms=2500 HTTP/1.1\r\nHost: 10.1.2.3:8000\r\nX-Forwarded-Proto: https\r\n\
+             Connection: close\r\n\r\n",
         )
     });
     std::thread::sleep(Duration::from_millis(300));
@@ -120,4 +122,39 @@ fn sigterm_fails_readiness_while_in_flight_requests_finish() {
         std::thread::sleep(Duration::from_millis(50));
     };
     assert!(status.success(), "{status:?}");
+}
+
+#[test]
+fn plain_http_redirects_and_the_health_check_does_not() {
+    let server = Server::start(&[]);
+    let plain = server.get("/some/url?query=string&x=%2F", "www.example.com");
+    assert_eq!(plain.status, 301);
+    assert_eq!(
+        plain.header("location"),
+        Some("https://www.example.com/some/url?query=string&x=%2F")
+    );
+    let post = server.raw(
+        "POST /form?a=1 HTTP/1.1\r\nHost: www.example.com\r\nContent-Length: 3\r\n\
+         Connection: close\r\n\r\nabc",
+    );
+    assert_eq!(post.status, 308);
+    assert_eq!(
+        post.header("location"),
+        Some("https://www.example.com/form?a=1")
+    );
+
+    let health = server.get("/healthz", "10.1.2.3:8000");
+    assert_eq!((health.status, health.body.as_str()), (200, "ok\n"));
+    assert_eq!(health.header("location"), None);
+
+    let secure = server.get_https("/", "www.example.com");
+    assert_eq!(secure.status, 200);
+    assert_eq!(
+        secure.header("strict-transport-security"),
+        Some("max-age=3600")
+    );
+
+    let evil = server.get("/x", "evil.com");
+    assert_eq!(evil.status, 400);
+    assert_eq!(evil.header("location"), None);
 }

@@ -458,6 +458,13 @@ impl AllowedHosts {
     }
 }
 
+impl AllowedHosts {
+    /// The per-worker service around `service`.
+    pub(crate) fn middleware<S>(&self, service: S) -> AllowedHostsMiddleware<S> {
+        AllowedHostsMiddleware::new(service, Arc::clone(&self.shared), Arc::clone(&self.limiter))
+    }
+}
+
 impl<S, B> Transform<S, ServiceRequest> for AllowedHosts
 where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
@@ -470,10 +477,6 @@ where
     type Future = Ready<Result<Self::Transform, Self::InitError>>;
 
     fn new_transform(&self, service: S) -> Self::Future {
-        ready(Ok(AllowedHostsMiddleware::new(
-            service,
-            Arc::clone(&self.shared),
-            Arc::clone(&self.limiter),
-        )))
+        ready(Ok(self.middleware(service)))
     }
 }

@@ -64,7 +64,7 @@ impl Default for HealthPaths {
 }
 
 impl HealthPaths {
-    fn all(&self) -> [(&'static str, &str); 3] {
+    pub(crate) fn all(&self) -> [(&'static str, &str); 3] {
         [
             ("healthz", &self.healthz),
             ("livez", &self.livez),

@@ -13,6 +13,8 @@ pub(crate) use self::locate::Origin;
 use crate::allowed_hosts::{AllowedHosts, AllowedHostsBuilder};
 use crate::error::{ConfigError, Source};
 use crate::health::{HealthBuilder, HealthSettings};
+use crate::redirect::{HttpsRedirect, HttpsRedirectBuilder, SecureSettings};
+use crate::secure_hosts::SecureHosts;
 
 /// Every option of the crate, as an operator writes it in a settings file.
 ///
@@ -28,6 +30,7 @@ use crate::health::{HealthBuilder, HealthSettings};
 /// | `trusted_proxies` | `[]` | CIDR nets of proxies whose forwarded headers are believed |
 /// | `use_x_forwarded_host` | `false` | check `X-Forwarded-Host` from trusted proxies instead of `Host` |
 /// | `reject_status` | `400` | status of a rejection: 400, 403 or 421 |
+/// | `[secure]` | | [`SecureSettings`]: the HTTPS redirect and security headers |
 /// | `[health]` | | [`HealthSettings`]: paths, `check_timeout_ms` (1000), `cache_ms` (1000) |
 ///
 /// # Examples
@@ -58,6 +61,8 @@ pub struct Settings {
     pub use_x_forwarded_host: bool,
     /// Status of a rejection: 400, 403 or 421.
     pub reject_status: u16,
+    /// The HTTPS redirect and security headers.
+    pub secure: SecureSettings,
     /// The health endpoints.
     pub health: HealthSettings,
     /// Where these settings came from, for error messages (not a setting).
@@ -74,6 +79,7 @@ impl Default for Settings {
             trusted_proxies: Vec::new(),
             use_x_forwarded_host: false,
             reject_status: 400,
+            secure: SecureSettings::default(),
             health: HealthSettings::default(),
             origin: Origin::default(),
         }
@@ -88,6 +94,21 @@ pub(crate) const KNOWN_KEYS: &[&str] = &[
     "trusted_proxies",
     "use_x_forwarded_host",
     "reject_status",
+    "secure",
+    "secure.ssl_redirect",
+    "secure.redirect_exempt",
+    "secure.exempt_health",
+    "secure.ssl_host",
+    "secure.ssl_port",
+    "secure.redirect_status",
+    "secure.redirect_status_unsafe",
+    "secure.proxy_ssl_header",
+    "secure.hsts_seconds",
+    "secure.hsts_include_subdomains",
+    "secure.hsts_preload",
+    "secure.content_type_nosniff",
+    "secure.referrer_policy",
+    "secure.cross_origin_opener_policy",
     "health",
     "health.healthz_path",
     "health.livez_path",
@@ -203,7 +224,15 @@ impl Settings {
         let mut errors: Vec<ConfigError> =
             self.host_builder().compile().err().into_iter().collect();
         errors.extend(self.health_builder().problems());
-        self.origin.result(errors)
+        errors.extend(self.redirect_builder().compile().err());
+        // `trusted_proxies` serves both middlewares: report each bad entry once.
+        let mut seen = std::collections::HashSet::new();
+        let unique = errors
+            .into_iter()
+            .flat_map(ConfigError::into_problems)
+            .filter(|problem| seen.insert(problem.to_string()))
+            .collect();
+        self.origin.result(unique)
     }
 
     /// Compile the host check: the [`AllowedHosts`] middleware.
@@ -253,6 +282,58 @@ impl Settings {
         Ok(self.health_builder())
     }
 
+    /// The HTTPS redirect of the `[secure]` section (with `trusted_proxies`, and the `[health]`
+    /// paths exempt unless `exempt_health = false`).
+    ///
+    /// # Errors
+    ///
+    /// A [`ConfigError`] naming each bad value of the section.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use actix_allow_cidr::Settings;
+    ///
+    /// let settings = Settings::from_toml_str("development = true\n[secure]\nssl_redirect = true").unwrap();
+    /// let redirect = settings.https_redirect().unwrap();
+    /// assert!(redirect.exemptions().is_exempt("/healthz"));
+    /// ```
+    pub fn https_redirect(&self) -> Result<HttpsRedirect, ConfigError> {
+        self.redirect_builder()
+            .build()
+            .map_err(|e| self.origin.locate(e))
+    }
+
+    /// [`AllowedHosts`] and [`HttpsRedirect`] together, in the right order, for one `.wrap()`.
+    ///
+    /// # Errors
+    ///
+    /// Every [`ConfigError`] of both.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use actix_allow_cidr::Settings;
+    ///
+    /// let settings = Settings::from_toml_str("development = true").unwrap();
+    /// let secure = settings.secure_hosts().unwrap();
+    /// # drop(secure);
+    /// ```
+    pub fn secure_hosts(&self) -> Result<SecureHosts, ConfigError> {
+        Ok(SecureHosts::new(
+            self.allowed_hosts()?,
+            self.https_redirect()?,
+        ))
+    }
+
+    fn redirect_builder(&self) -> HttpsRedirectBuilder {
+        self.secure.builder(
+            self.origin.source.clone(),
+            self.health.paths(),
+            &self.trusted_proxies,
+        )
+    }
+
     fn health_builder(&self) -> HealthBuilder {
         self.health.builder(self.origin.source.clone())
     }
@@ -279,7 +360,12 @@ mod tests {
 
     #[test]
     fn known_keys_match_the_struct() {
-        let value = toml::Value::try_from(Settings::default()).unwrap();
+        // Every optional field set, so that serialization shows every key.
+        let mut full = Settings::default();
+        full.secure.ssl_host = Some("a.com".into());
+        full.secure.ssl_port = Some(8443);
+        full.secure.proxy_ssl_header = Some(("X-Forwarded-Proto".into(), "https".into()));
+        let value = toml::Value::try_from(full).unwrap();
         let mut from_struct: Vec<String> = Vec::new();
         if let toml::Value::Table(table) = value {
             for (key, value) in table {

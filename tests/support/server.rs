@@ -6,8 +6,10 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
-use std::sync::mpsc;
+use std::sync::{Once, mpsc};
 use std::time::Duration;
+
+static BUILT: Once = Once::new();
 
 /// Path of the example binary that `cargo test` builds next to the test binaries.
 pub fn example_binary(name: &str) -> PathBuf {
@@ -17,14 +19,21 @@ pub fn example_binary(name: &str) -> PathBuf {
         .and_then(|deps| deps.parent())
         .expect("target/<profile>/deps");
     let path = profile_dir.join("examples").join(name);
-    if !path.exists() {
-        // Only when a single test target was asked for: `cargo test` builds examples itself.
-        let status = Command::new(env!("CARGO"))
-            .args(["build", "--example", name])
-            .status()
-            .expect("run cargo build");
+    // `cargo test` builds the examples before any test runs, but `cargo test --test <one>` does
+    // not: build it here so that a stale binary is never tested. Up to date, this is a no-op.
+    BUILT.call_once(|| {
+        let mut cargo = Command::new(env!("CARGO"));
+        cargo.args(["build", "--quiet", "--example", name]);
+        // The same profile and features as this test run, so nothing is rebuilt needlessly.
+        if profile_dir.file_name().is_some_and(|p| p == "release") {
+            cargo.arg("--release");
+        }
+        if cfg!(feature = "json") {
+            cargo.args(["--features", "json"]);
+        }
+        let status = cargo.status().expect("run cargo build");
         assert!(status.success(), "cargo build --example {name} failed");
-    }
+    });
     path
 }
 
@@ -75,10 +84,17 @@ impl Server {
         raw_request(self.addr, request)
     }
 
-    /// A GET with this Host header.
+    /// A plain-HTTP GET with this Host header.
     pub fn get(&self, path: &str, host: &str) -> Response {
         self.raw(&format!(
             "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        ))
+    }
+
+    /// A GET as the TLS-terminating load balancer forwards it (the example trusts loopback).
+    pub fn get_https(&self, path: &str, host: &str) -> Response {
+        self.raw(&format!(
+            "GET {path} HTTP/1.1\r\nHost: {host}\r\nX-Forwarded-Proto: https\r\nConnection: close\r\n\r\n"
         ))
     }
 
