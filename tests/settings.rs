@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use actix_allow_cidr::{ConfigError, Settings, Source};
+use actix_allow_cidr::{ConfigError, Settings};
 
 /// A settings file in a fresh temporary directory, removed on drop.
 struct TempFile(PathBuf);
@@ -75,7 +75,10 @@ fn json_errors_name_file_line_and_key() {
     let file = TempFile::new("bad2.json", "{\"allowed_cidr_nets\": [\"10.0.0.1/8\"]}");
     let err = Settings::from_path(&file.0).unwrap_err();
     assert_eq!(err.location().unwrap().key, "allowed_cidr_nets[0]");
-    assert_eq!(err.location().unwrap().source, Source::File(file.0.clone()));
+    assert_eq!(
+        err.location().unwrap().source,
+        actix_allow_cidr::Source::File(file.0.clone())
+    );
 }
 
 #[test]
