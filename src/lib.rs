@@ -75,6 +75,7 @@ mod validated;
 
 pub use crate::allowed_hosts::{
     AllowedHosts, AllowedHostsBuilder, AllowedHostsMiddleware, DEVELOPMENT_HOSTS, PolicySnapshot,
+    ReloadHandle,
 };
 pub use crate::error::{ConfigError, Location, Source};
 pub use crate::policy::Rule;

@@ -36,6 +36,29 @@ development = true
 trusted_proxies = ["10.0.0.0/8"]
 use_x_forwarded_host = true
 reject_status = 421
+
+[secure]
+ssl_redirect = true
+redirect_exempt = ["^insecure/", "^metrics$"]
+exempt_health = false
+ssl_host = "secure.example.com"
+ssl_port = 8443
+redirect_status = 302
+redirect_status_unsafe = 307
+proxy_ssl_header = ["X-Forwarded-Proto", "https"]
+hsts_seconds = 31536000
+hsts_include_subdomains = true
+hsts_preload = true
+content_type_nosniff = false
+referrer_policy = "no-referrer"
+cross_origin_opener_policy = "same-origin-allow-popups"
+
+[health]
+healthz_path = "/health"
+livez_path = "/alive"
+readyz_path = "/ready"
+check_timeout_ms = 250
+cache_ms = 0
 "#;
 
 #[test]
@@ -47,6 +70,36 @@ fn every_field_from_toml() {
     assert_eq!(s.trusted_proxies, ["10.0.0.0/8"]);
     assert!(s.use_x_forwarded_host);
     assert_eq!(s.reject_status, 421);
+    let secure = &s.secure;
+    assert!(secure.ssl_redirect && !secure.exempt_health);
+    assert_eq!(secure.redirect_exempt, ["^insecure/", "^metrics$"]);
+    assert_eq!(secure.ssl_host.as_deref(), Some("secure.example.com"));
+    assert_eq!(secure.ssl_port, Some(8443));
+    assert_eq!(
+        (secure.redirect_status, secure.redirect_status_unsafe),
+        (302, 307)
+    );
+    assert_eq!(
+        secure.proxy_ssl_header,
+        Some(("X-Forwarded-Proto".to_owned(), "https".to_owned()))
+    );
+    assert_eq!(secure.hsts_seconds, 31_536_000);
+    assert!(secure.hsts_include_subdomains && secure.hsts_preload && !secure.content_type_nosniff);
+    assert_eq!(secure.referrer_policy, "no-referrer");
+    assert_eq!(
+        secure.cross_origin_opener_policy,
+        "same-origin-allow-popups"
+    );
+    let health = &s.health;
+    assert_eq!(
+        (
+            health.healthz_path.as_str(),
+            health.livez_path.as_str(),
+            health.readyz_path.as_str()
+        ),
+        ("/health", "/alive", "/ready")
+    );
+    assert_eq!((health.check_timeout_ms, health.cache_ms), (250, 0));
     // And it round-trips through serde.
     let again = Settings::from_toml_str(&toml::to_string(&s).unwrap()).unwrap();
     assert_eq!(again, s);

@@ -428,10 +428,11 @@ impl AllowedHosts {
     }
 
     /// Swap in a new configuration while the server runs. Every worker sees the new policy from
-    /// its next request; a request in flight finishes with the one it started with.
+    /// its next request; a request in flight finishes with the one it started with; no request
+    /// ever sees a half-built policy, because the new one is compiled before the swap.
     ///
-    /// A clone of this value (the one passed to `.wrap()`) shares the policy, so keep one clone
-    /// for reloading.
+    /// A clone of this value (the one passed to `.wrap()`) shares the policy, so keep one clone,
+    /// or a [`ReloadHandle`], for reloading.
     ///
     /// # Errors
     ///
@@ -452,9 +453,109 @@ impl AllowedHosts {
     /// assert!(for_the_app.explain("new.example").is_ok());
     /// ```
     pub fn reload(&self, builder: AllowedHostsBuilder) -> Result<(), ConfigError> {
+        self.reload_handle().reload(builder)
+    }
+
+    /// A handle that swaps this middleware's policy while the server runs.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use actix_allow_cidr::{AllowedHosts, Settings};
+    ///
+    /// let allowed = AllowedHosts::builder().host("a.example").build().unwrap();
+    /// let handle = allowed.reload_handle();
+    /// let newer = Settings::from_toml_str("allowed_hosts = [\"b.example\"]").unwrap();
+    /// handle.reload_settings(&newer).unwrap();
+    /// assert!(allowed.check("b.example").is_ok());
+    /// ```
+    pub fn reload_handle(&self) -> ReloadHandle {
+        ReloadHandle {
+            shared: Arc::clone(&self.shared),
+        }
+    }
+}
+
+/// Swaps the policy of an [`AllowedHosts`] (and of every worker's copy) atomically.
+///
+/// # Examples
+///
+/// ```
+/// use actix_allow_cidr::AllowedHosts;
+///
+/// let allowed = AllowedHosts::builder().host("a.example").build().unwrap();
+/// let handle = allowed.reload_handle();
+/// std::thread::spawn(move || {
+///     handle.reload(AllowedHosts::builder().host("b.example")).unwrap();
+/// })
+/// .join()
+/// .unwrap();
+/// assert!(allowed.check("b.example").is_ok());
+/// ```
+#[derive(Debug, Clone)]
+pub struct ReloadHandle {
+    shared: Arc<Shared>,
+}
+
+impl ReloadHandle {
+    /// Compile `builder` and swap it in.
+    ///
+    /// # Errors
+    ///
+    /// The [`ConfigError`] of the new configuration; the old policy then stays in force.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use actix_allow_cidr::AllowedHosts;
+    ///
+    /// let allowed = AllowedHosts::builder().host("a.example").build().unwrap();
+    /// assert!(allowed.reload_handle().reload(AllowedHosts::builder()).is_err(), "nothing allowed");
+    /// assert!(allowed.check("a.example").is_ok());
+    /// ```
+    pub fn reload(&self, builder: AllowedHostsBuilder) -> Result<(), ConfigError> {
         let config = builder.compile()?;
         self.shared.store(config);
         Ok(())
+    }
+
+    /// Compile the host settings of `settings` (hosts, nets, proxies, forwarding, status) and swap
+    /// them in. The `[secure]` and `[health]` sections are not reloaded: they need a restart.
+    ///
+    /// # Errors
+    ///
+    /// The [`ConfigError`] of the new settings, located in their file; the old policy stays.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use actix_allow_cidr::{AllowedHosts, Settings};
+    ///
+    /// let allowed = AllowedHosts::builder().host("a.example").build().unwrap();
+    /// let settings = Settings::from_toml_str("allowed_cidr_nets = [\"10.0.0.0/8\"]").unwrap();
+    /// allowed.reload_handle().reload_settings(&settings).unwrap();
+    /// assert!(allowed.check("10.1.2.3").is_ok());
+    /// assert!(allowed.check("a.example").is_err());
+    /// ```
+    pub fn reload_settings(&self, settings: &crate::Settings) -> Result<(), ConfigError> {
+        self.reload(settings.host_builder())
+            .map_err(|error| settings.origin.locate(error))
+    }
+
+    /// The policy in force now.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use actix_allow_cidr::AllowedHosts;
+    ///
+    /// let allowed = AllowedHosts::builder().host("a.example").build().unwrap();
+    /// assert!(allowed.reload_handle().snapshot().check("a.example").is_ok());
+    /// ```
+    pub fn snapshot(&self) -> PolicySnapshot {
+        PolicySnapshot {
+            config: self.shared.load(),
+        }
     }
 }
 

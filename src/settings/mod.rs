@@ -1,6 +1,7 @@
 //! `Settings`: one serde struct for every option, loaded from a file and the environment and
 //! validated once at start-up.
 
+mod diff;
 mod env;
 mod locate;
 mod toml_load;

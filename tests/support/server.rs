@@ -2,14 +2,16 @@
 
 #![allow(dead_code)]
 
+use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
-use std::sync::{Once, mpsc};
+use std::sync::{Mutex, mpsc};
 use std::time::Duration;
 
-static BUILT: Once = Once::new();
+/// The examples built by this test binary so far.
+static BUILT: Mutex<Option<HashSet<String>>> = Mutex::new(None);
 
 /// Path of the example binary that `cargo test` builds next to the test binaries.
 pub fn example_binary(name: &str) -> PathBuf {
@@ -21,7 +23,11 @@ pub fn example_binary(name: &str) -> PathBuf {
     let path = profile_dir.join("examples").join(name);
     // `cargo test` builds the examples before any test runs, but `cargo test --test <one>` does
     // not: build it here so that a stale binary is never tested. Up to date, this is a no-op.
-    BUILT.call_once(|| {
+    let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
+    if built
+        .get_or_insert_with(HashSet::new)
+        .insert(name.to_owned())
+    {
         let mut cargo = Command::new(env!("CARGO"));
         cargo.args(["build", "--quiet", "--example", name]);
         // The same profile and features as this test run, so nothing is rebuilt needlessly.
@@ -33,7 +39,7 @@ pub fn example_binary(name: &str) -> PathBuf {
         }
         let status = cargo.status().expect("run cargo build");
         assert!(status.success(), "cargo build --example {name} failed");
-    });
+    }
     path
 }
 
