@@ -1,19 +1,58 @@
-//! Host syntax (SPEC section 2): parse a `Host` value into its kind and port, without allocating.
+//! Host syntax: parse a `Host` value into its kind and port, without allocating.
 //!
 //! This module knows nothing about actix; it works on bytes so that a header value that is not
-//! even UTF-8 gets a precise answer instead of a panic.
+//! even UTF-8 gets a precise answer instead of a panic. The middleware uses it for every request;
+//! it is public for apps that check hosts from elsewhere (a WebSocket `Origin`, say).
+//!
+//! # Examples
+//!
+//! ```
+//! use actix_allow_cidr::host::{parse_host, HostKind};
+//!
+//! let host = parse_host(b"[::1]:8080").unwrap();
+//! assert!(matches!(host.kind, HostKind::Ipv6(_)));
+//! assert_eq!(host.port, Some(8080));
+//! ```
 
 use std::fmt;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 /// Longest host value (name, brackets and port) that is looked at at all; longer ones are
 /// rejected before any other work.
+///
+/// # Examples
+///
+/// ```
+/// use actix_allow_cidr::host::{parse_host, HostError, MAX_HOST_LEN};
+///
+/// let long = "a".repeat(MAX_HOST_LEN + 1);
+/// assert_eq!(parse_host(long.as_bytes()), Err(HostError::TooLong));
+/// ```
 pub const MAX_HOST_LEN: usize = 260;
 
 /// Longest DNS name, without the trailing dot (RFC 1035 §2.3.4).
+///
+/// # Examples
+///
+/// ```
+/// use actix_allow_cidr::host::{parse_host, HostError, MAX_NAME_LEN};
+///
+/// let name = vec!["a".repeat(63); 4].join(".");
+/// assert!(name.len() > MAX_NAME_LEN);
+/// assert_eq!(parse_host(name.as_bytes()), Err(HostError::NameTooLong));
+/// ```
 pub const MAX_NAME_LEN: usize = 253;
 
 /// Longest DNS label (RFC 1035 §2.3.4).
+///
+/// # Examples
+///
+/// ```
+/// use actix_allow_cidr::host::{parse_host, HostError, MAX_LABEL_LEN};
+///
+/// let label = "a".repeat(MAX_LABEL_LEN + 1);
+/// assert_eq!(parse_host(format!("{label}.com").as_bytes()), Err(HostError::LabelTooLong));
+/// ```
 pub const MAX_LABEL_LEN: usize = 63;
 
 /// A syntactically valid host, borrowed from the value it was parsed from.
@@ -158,7 +197,7 @@ impl std::error::Error for HostError {}
 ///
 /// # Errors
 ///
-/// Any value that breaks SPEC section 2 gives the [`HostError`] that says why.
+/// Any value that breaks the host grammar gives the [`HostError`] that says why.
 ///
 /// # Examples
 ///

@@ -62,6 +62,18 @@ impl SecureHosts {
     }
 
     /// The host check, for reloading or explaining.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use actix_allow_cidr::{AllowedHosts, HttpsRedirect, SecureHosts};
+    ///
+    /// let secure = SecureHosts::new(
+    ///     AllowedHosts::builder().host("a.example").build().unwrap(),
+    ///     HttpsRedirect::builder().build().unwrap(),
+    /// );
+    /// assert!(secure.allowed_hosts().check("a.example").is_ok());
+    /// ```
     pub fn allowed_hosts(&self) -> &AllowedHosts {
         &self.allowed
     }

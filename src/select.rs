@@ -17,7 +17,7 @@ use crate::host::{Host, HostError, parse_host, same_host};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum RejectReason {
-    /// The host is not a valid host (SPEC section 2).
+    /// The host is not a valid host (see [`crate::host`]).
     Syntax(HostError),
     /// The host is valid but no pattern or net allows it.
     NotAllowed,

@@ -100,6 +100,18 @@ impl ValidatedHost {
     }
 
     /// The host without its port: `www.example.com`, `10.1.2.3`, `[::1]`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use actix_allow_cidr::ValidatedHost;
+    ///
+    /// // In a handler: `host: web::ReqData<ValidatedHost>`; see the type's example.
+    /// fn show(host: &ValidatedHost) -> String {
+    ///     format!("{} {} {:?} {:?}", host.host(), host.authority(), host.port(), host.ip())
+    /// }
+    /// # drop(show);
+    /// ```
     #[must_use]
     pub fn host(&self) -> &str {
         self.text(self.host_len)
@@ -107,18 +119,52 @@ impl ValidatedHost {
 
     /// The host with its port when one was given: `www.example.com:8443`.
     /// This is what the HTTPS redirect puts in `Location`, as Django's `get_host()` does.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use actix_allow_cidr::ValidatedHost;
+    ///
+    /// fn location(host: &ValidatedHost, path: &str) -> String {
+    ///     format!("https://{}{path}", host.authority())
+    /// }
+    /// # drop(location);
+    /// ```
     #[must_use]
     pub fn authority(&self) -> &str {
         self.text(self.len)
     }
 
     /// The port, if the request gave one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use actix_allow_cidr::ValidatedHost;
+    ///
+    /// fn explicit_port(host: &ValidatedHost) -> bool {
+    ///     host.port().is_some()
+    /// }
+    /// # drop(explicit_port);
+    /// ```
     #[must_use]
     pub fn port(&self) -> Option<u16> {
         self.port
     }
 
     /// The address, when the host is an IP literal.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use actix_allow_cidr::ValidatedHost;
+    ///
+    /// // A probe by IP (a load balancer's health check) rather than by name.
+    /// fn probed_by_ip(host: &ValidatedHost) -> bool {
+    ///     host.ip().is_some()
+    /// }
+    /// # drop(probed_by_ip);
+    /// ```
     #[must_use]
     pub fn ip(&self) -> Option<IpAddr> {
         self.ip

@@ -217,6 +217,35 @@ fn unknown_keys_are_all_reported_with_suggestions() {
 }
 
 #[test]
+fn unknown_keys_and_bad_entries_are_reported_together() {
+    let err = Settings::from_toml_str(
+        "allowed_hosts = [\"*.a.com\"]\nallowed_cidr_net = []\n[secure]\nssl_redirekt = true\n",
+    )
+    .unwrap_err();
+    let keys: Vec<String> = err
+        .problems()
+        .map(|p| p.location().unwrap().key.clone())
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "allowed_cidr_net",
+            "secure.ssl_redirekt",
+            "allowed_hosts[0]"
+        ]
+    );
+    assert!(
+        err.to_string()
+            .contains("did you mean \"secure.ssl_redirect\""),
+        "{err}"
+    );
+    assert!(
+        err.to_string().contains("settings:1:18: allowed_hosts[0]"),
+        "{err}"
+    );
+}
+
+#[test]
 fn wrong_type_names_the_key_and_position() {
     let err = Settings::from_toml_str("allowed_hosts = \"a.com\"").unwrap_err();
     let at = err.location().unwrap();

@@ -21,6 +21,15 @@ use crate::policy::{HostPolicy, PolicyLists, Rule, parse_nets};
 use crate::select::RejectReason;
 
 /// The development preset: Django's default `ALLOWED_HOSTS` when `DEBUG` is on.
+///
+/// # Examples
+///
+/// ```
+/// use actix_allow_cidr::{AllowedHosts, DEVELOPMENT_HOSTS};
+///
+/// let allowed = AllowedHosts::builder().hosts(DEVELOPMENT_HOSTS).build().unwrap();
+/// assert!(allowed.check("app.localhost:3000").is_ok());
+/// ```
 pub const DEVELOPMENT_HOSTS: [&str; 3] = [".localhost", "127.0.0.1", "[::1]"];
 
 /// Statuses a rejection may use.

@@ -1,5 +1,19 @@
 //! Health endpoints for load balancers and Kubernetes: `/healthz`, `/livez` and `/readyz`,
-//! mounted in one call (SPEC section 7).
+//! mounted in one call.
+//!
+//! # Examples
+//!
+//! ```
+//! use actix_allow_cidr::health::Health;
+//! use actix_web::App;
+//!
+//! let health = Health::builder()
+//!     .check("db", || async { Ok::<(), String>(()) })
+//!     .build()
+//!     .unwrap();
+//! let app = App::new().configure(|cfg| health.mount(cfg));
+//! # drop(app);
+//! ```
 //!
 //! - **Liveness** (`/livez`) answers `200 ok` while the process serves.
 //! - **Readiness** (`/readyz`) runs the registered checks concurrently, each under its own
@@ -600,6 +614,14 @@ impl Default for HealthSettings {
 
 impl HealthSettings {
     /// The paths of this section.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use actix_allow_cidr::health::HealthSettings;
+    ///
+    /// assert_eq!(HealthSettings::default().paths().healthz, "/healthz");
+    /// ```
     #[must_use]
     pub fn paths(&self) -> HealthPaths {
         HealthPaths {

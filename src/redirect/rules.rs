@@ -88,6 +88,16 @@ impl RedirectExempt {
     }
 
     /// Whether a request path (with its leading `/`, without the query) is exempt.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use actix_allow_cidr::RedirectExempt;
+    ///
+    /// let exempt = RedirectExempt::new(["^healthz$"]).unwrap();
+    /// assert!(exempt.is_exempt("/healthz"));
+    /// assert!(!exempt.is_exempt("/healthz/more"));
+    /// ```
     #[must_use]
     pub fn is_exempt(&self, path: &str) -> bool {
         let path = path.strip_prefix('/').unwrap_or(path);
@@ -95,12 +105,28 @@ impl RedirectExempt {
     }
 
     /// How many patterns there are.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use actix_allow_cidr::RedirectExempt;
+    ///
+    /// assert_eq!(RedirectExempt::new(["^a/", "^b/"]).unwrap().len(), 2);
+    /// ```
     #[must_use]
     pub fn len(&self) -> usize {
         self.set.len()
     }
 
     /// Whether there are no patterns.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use actix_allow_cidr::RedirectExempt;
+    ///
+    /// assert!(RedirectExempt::new(Vec::<String>::new()).unwrap().is_empty());
+    /// ```
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.set.is_empty()

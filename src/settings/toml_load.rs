@@ -29,12 +29,30 @@ pub(crate) fn parse(text: &str, source: &Source) -> Result<Settings, ConfigError
     })?;
 
     let mut spans = Vec::new();
-    let mut errors = Vec::new();
+    let mut unknown = Vec::new();
     walk_table(document.get_ref(), "", &mut spans, &mut |key, span| {
-        errors.push(unknown_key(key, at(Some(span), key)));
+        unknown.push((key.to_owned(), span));
     });
-    if let Some(error) = ConfigError::from_list(errors) {
-        return Err(error);
+    let positions = || -> HashMap<String, (usize, usize)> {
+        spans
+            .iter()
+            .map(|(key, span)| (key.clone(), line_col(text, span.start)))
+            .collect()
+    };
+    if !unknown.is_empty() {
+        let mut errors: Vec<ConfigError> = unknown
+            .iter()
+            .map(|(key, span)| unknown_key(key, at(Some(span.clone()), key)))
+            .collect();
+        // Report the other problems of the file in the same run: without the unknown keys.
+        errors.extend(problems_without(
+            text,
+            &unknown,
+            Origin::with_positions(source.clone(), positions()),
+        ));
+        if let Some(error) = ConfigError::from_list(errors) {
+            return Err(error);
+        }
     }
 
     let mut settings: Settings = toml::from_str(text).map_err(|error| {
@@ -55,12 +73,46 @@ pub(crate) fn parse(text: &str, source: &Source) -> Result<Settings, ConfigError
             message: error.message().trim().to_owned(),
         }
     })?;
-    let positions: HashMap<String, (usize, usize)> = spans
-        .into_iter()
-        .map(|(key, span)| (key, line_col(text, span.start)))
-        .collect();
-    settings.origin = Origin::with_positions(source.clone(), positions);
+    settings.origin = Origin::with_positions(source.clone(), positions());
     Ok(settings)
+}
+
+/// The validation problems of the settings once the unknown keys are taken out (none if what
+/// remains does not even deserialize: the unknown keys are then the news).
+fn problems_without(
+    text: &str,
+    unknown: &[(String, Range<usize>)],
+    origin: Origin,
+) -> Vec<ConfigError> {
+    let Ok(mut table) = text.parse::<toml::Table>() else {
+        return Vec::new();
+    };
+    // Known tables are top-level sections, so an unknown key is `key` or `section.key`.
+    for (path, _) in unknown {
+        match path.split_once('.') {
+            None => {
+                table.remove(path);
+            }
+            Some((section, key)) => {
+                if let Some(toml::Value::Table(inner)) = table.get_mut(section) {
+                    inner.remove(key);
+                }
+            }
+        }
+    }
+    match toml::Value::Table(table).try_into::<Settings>() {
+        Ok(mut settings) => {
+            settings.origin = origin;
+            let problems = settings.validate().err().map(ConfigError::into_problems);
+            // "Nothing allowed" here is most likely the misspelled list itself.
+            problems
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|problem| !matches!(problem, ConfigError::NothingAllowed { .. }))
+                .collect()
+        }
+        Err(_) => Vec::new(),
+    }
 }
 
 /// Record the span of every key and list entry; report keys not in [`KNOWN_KEYS`].
