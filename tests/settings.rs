@@ -313,3 +313,19 @@ fn embedded_example_settings_are_valid() {
         assert!(allowed.explain(host).is_ok(), "{host}");
     }
 }
+
+#[test]
+fn every_settings_example_in_the_readme_is_valid() {
+    let readme = include_str!("../README.md");
+    let blocks: Vec<&str> = readme
+        .split("```toml\n")
+        .skip(1)
+        .map(|rest| rest.split("```").next().unwrap())
+        .collect();
+    assert!(blocks.len() >= 2, "the README shows settings files");
+    for block in blocks {
+        if let Err(err) = Settings::from_toml_str(block) {
+            panic!("README settings example is invalid: {err}\n{block}");
+        }
+    }
+}
