@@ -28,7 +28,11 @@ fn bench(c: &mut Criterion) {
             .wrap(actix_web::middleware::DefaultHeaders::new())
             .default_service(web::to(HttpResponse::Ok)),
     ));
-    let request = |host: &str| test::TestRequest::get().insert_header(("Host", host)).to_request();
+    let request = |host: &str| {
+        test::TestRequest::get()
+            .insert_header(("Host", host))
+            .to_request()
+    };
 
     let mut group = c.benchmark_group("request");
     group.bench_function("without middleware", |b| {

@@ -1,5 +1,7 @@
 //! The health endpoints through `actix_web::test`.
 
+mod common;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -336,15 +338,8 @@ async fn bad_health_settings_are_config_errors() {
         "development = true\n[health]\nreadyz_path = \"ready\"\ncheck_timeout_ms = 0\n",
     )
     .unwrap_err();
-    let keys: Vec<String> = err
-        .problems()
-        .map(|p| {
-            let at = p.location().unwrap();
-            format!("{}@{:?}", at.key, at.line_col)
-        })
-        .collect();
     assert_eq!(
-        keys,
+        common::problem_keys(&err),
         [
             "health.readyz_path@Some((3, 15))",
             "health.check_timeout_ms@Some((4, 20))"

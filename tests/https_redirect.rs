@@ -353,28 +353,16 @@ async fn bad_regex_names_pattern_and_index() {
     );
 }
 
-const RAILS_NEVER_PASS: &[&str] = &[
-    "hacker%E3%80%82com",
-    "hacker%00.com",
-    "www.theirsite.com@yoursite.com",
-    "hacker.com/test/",
-    "hacker%252ecom",
-    ".hacker.com",
-    "/\\/\\/hacker.com/",
-    "/hacker.com",
-    "../hacker.com",
-    "@hacker.com",
-    "hacker.com",
-    "hacker.com%23@example.com",
-    "hacker.com/.jpg",
-    "hacker.com\texample.com/",
-    "hacker.com/example.com",
-    "hacker.com\\@example.com",
-    "hacker.com/",
-    "evil.com",
-    "example.com.evil.com",
-    "attacker.com#x.example.com",
-];
+/// Rails' never-pass hosts plus hosts outside the allowed list.
+fn hostile_hosts() -> Vec<&'static str> {
+    let mut hosts = common::RAILS_NEVER_PASS.to_vec();
+    hosts.extend([
+        "evil.com",
+        "example.com.evil.com",
+        "attacker.com#x.example.com",
+    ]);
+    hosts
+}
 
 /// Whatever the host, no response ever carries a `Location` naming it.
 #[actix_web::test]
@@ -394,7 +382,7 @@ async fn no_open_redirect_through_host_or_forwarded_host() {
             .default_service(web::to(HttpResponse::Ok)),
     )
     .await;
-    for host in RAILS_NEVER_PASS {
+    for host in hostile_hosts() {
         for method in [Method::GET, Method::POST] {
             let res =
                 test::call_service(&app, get("/x", host).method(method.clone()).to_request()).await;
@@ -404,7 +392,7 @@ async fn no_open_redirect_through_host_or_forwarded_host() {
             let req = get("/x", "example.com")
                 .method(method.clone())
                 .peer_addr(peer(PROXY))
-                .insert_header(("X-Forwarded-Host", *host))
+                .insert_header(("X-Forwarded-Host", host))
                 .to_request();
             let res = test::call_service(&forwarding, req).await;
             assert_eq!(res.status(), StatusCode::BAD_REQUEST, "forwarded {host:?}");

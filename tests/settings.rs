@@ -1,5 +1,7 @@
 //! Loading settings: every field, file errors with line and column, several errors at once.
 
+mod common;
+
 use std::path::PathBuf;
 
 use actix_allow_cidr::{ConfigError, Settings};
@@ -271,15 +273,8 @@ fn several_bad_entries_reported_together() {
         "allowed_hosts = [\"ok.com\", \"*.a.com\", \"b.com:80\"]\nallowed_cidr_nets = [\"10.0.0.1/8\"]",
     )
     .unwrap_err();
-    let keys: Vec<String> = err
-        .problems()
-        .map(|p| {
-            let at = p.location().unwrap();
-            format!("{}@{:?}", at.key, at.line_col)
-        })
-        .collect();
     assert_eq!(
-        keys,
+        common::problem_keys(&err),
         [
             "allowed_hosts[1]@Some((1, 28))",
             "allowed_hosts[2]@Some((1, 39))",

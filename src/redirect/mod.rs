@@ -26,6 +26,13 @@ use crate::log_limit::LogLimiter;
 use crate::nets::NetSet;
 use crate::policy::parse_nets;
 
+/// Default status for GET and HEAD, as Django.
+pub(crate) const DEFAULT_REDIRECT_STATUS: u16 = 301;
+/// Default status for other methods: keeps the method and body.
+pub(crate) const DEFAULT_REDIRECT_STATUS_UNSAFE: u16 = 308;
+/// Django's default `Referrer-Policy` and `Cross-Origin-Opener-Policy`.
+pub(crate) const DEFAULT_POLICY_HEADER: &str = "same-origin";
+
 /// Statuses a redirect may use.
 const REDIRECT_STATUSES: [u16; 5] = [301, 302, 303, 307, 308];
 
@@ -141,16 +148,16 @@ impl Default for HttpsRedirectBuilder {
             exempt_health: true,
             ssl_host: None,
             ssl_port: None,
-            redirect_status: 301,
-            redirect_status_unsafe: 308,
+            redirect_status: DEFAULT_REDIRECT_STATUS,
+            redirect_status_unsafe: DEFAULT_REDIRECT_STATUS_UNSAFE,
             proxy_ssl_header: None,
             trusted_proxies: Vec::new(),
             hsts_seconds: 0,
             hsts_include_subdomains: false,
             hsts_preload: false,
             content_type_nosniff: true,
-            referrer_policy: Some("same-origin".into()),
-            cross_origin_opener_policy: Some("same-origin".into()),
+            referrer_policy: Some(DEFAULT_POLICY_HEADER.into()),
+            cross_origin_opener_policy: Some(DEFAULT_POLICY_HEADER.into()),
         }
     }
 }

@@ -2,7 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::HttpsRedirectBuilder;
+use super::{
+    DEFAULT_POLICY_HEADER, DEFAULT_REDIRECT_STATUS, DEFAULT_REDIRECT_STATUS_UNSAFE,
+    HttpsRedirectBuilder,
+};
 use crate::error::Source;
 use crate::health::HealthPaths;
 
@@ -84,15 +87,15 @@ impl Default for SecureSettings {
             exempt_health: true,
             ssl_host: None,
             ssl_port: None,
-            redirect_status: 301,
-            redirect_status_unsafe: 308,
+            redirect_status: DEFAULT_REDIRECT_STATUS,
+            redirect_status_unsafe: DEFAULT_REDIRECT_STATUS_UNSAFE,
             proxy_ssl_header: None,
             hsts_seconds: 0,
             hsts_include_subdomains: false,
             hsts_preload: false,
             content_type_nosniff: true,
-            referrer_policy: "same-origin".into(),
-            cross_origin_opener_policy: "same-origin".into(),
+            referrer_policy: DEFAULT_POLICY_HEADER.into(),
+            cross_origin_opener_policy: DEFAULT_POLICY_HEADER.into(),
         }
     }
 }

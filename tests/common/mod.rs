@@ -40,3 +40,34 @@ pub fn allowed(hosts: &[&str], nets: &[&str]) -> AllowedHosts {
         .build()
         .expect("valid test settings")
 }
+
+/// Rails' host authorization suite: hosts that must never pass under `example.com`.
+pub const RAILS_NEVER_PASS: &[&str] = &[
+    "hacker%E3%80%82com",
+    "hacker%00.com",
+    "www.theirsite.com@yoursite.com",
+    "hacker.com/test/",
+    "hacker%252ecom",
+    ".hacker.com",
+    "/\\/\\/hacker.com/",
+    "/hacker.com",
+    "../hacker.com",
+    "@hacker.com",
+    "hacker.com",
+    "hacker.com%23@example.com",
+    "hacker.com/.jpg",
+    "hacker.com\texample.com/",
+    "hacker.com/example.com",
+    "hacker.com\\@example.com",
+    "hacker.com/",
+];
+
+/// Each problem of a settings error as `key@line_col`.
+pub fn problem_keys(err: &actix_allow_cidr::ConfigError) -> Vec<String> {
+    err.problems()
+        .map(|p| {
+            let at = p.location().expect("a located problem");
+            format!("{}@{:?}", at.key, at.line_col)
+        })
+        .collect()
+}
