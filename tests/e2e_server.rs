@@ -86,13 +86,14 @@ fn ready_file_check_fails_while_the_file_is_missing() {
 #[test]
 fn sigterm_fails_readiness_while_in_flight_requests_finish() {
     use std::time::{Duration, Instant};
-    let server = Server::start(&["--drain-seconds", "1"]);
+    let server = Server::start(&["--drain-seconds", "3"]);
     let addr = server.addr;
-    // A request that outlives the drain period: the graceful stop must wait for it.
+    // A request that outlives the 3 s drain period: the graceful stop must wait for it. The
+    // drain is long enough for the probes below to land inside it even on a loaded machine.
     let slow = std::thread::spawn(move || {
         server::raw_request(
             addr,
-            "GET /slow?ms=2500 HTTP/1.1\r\nHost: 10.1.2.3:8000\r\nX-Forwarded-Proto: https\r\n\
+            "GET /slow?ms=4500 HTTP/1.1\r\nHost: 10.1.2.3:8000\r\nX-Forwarded-Proto: https\r\n\
              Connection: close\r\n\r\n",
         )
     });
@@ -110,7 +111,7 @@ fn sigterm_fails_readiness_while_in_flight_requests_finish() {
     assert_eq!(live.status, 200, "liveness does not");
 
     let slow = slow.join().unwrap();
-    assert_eq!((slow.status, slow.body.as_str()), (200, "slept 2500 ms"));
+    assert_eq!((slow.status, slow.body.as_str()), (200, "slept 4500 ms"));
 
     let mut server = server;
     let deadline = Instant::now() + Duration::from_secs(20);
