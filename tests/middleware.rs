@@ -11,6 +11,14 @@ use actix_web::http::{StatusCode, Version, header};
 use actix_web::{App, HttpMessage, HttpRequest, HttpResponse, test, web};
 use common::{allowed, app, status_for};
 
+/// The reason `AllowedHosts` put in the response extensions, if it refused the request.
+fn rejection<B>(res: &actix_web::dev::ServiceResponse<B>) -> Option<RejectReason> {
+    res.response()
+        .extensions()
+        .get::<HostRejected>()
+        .map(|r| r.reason)
+}
+
 fn example() -> AllowedHosts {
     allowed(&["a.example", ".example.com"], &["10.0.0.0/8"])
 }
@@ -56,8 +64,7 @@ async fn absolute_form_with_mismatching_host_is_rejected() {
     );
     let res = test::call_service(&app, call("www.example.com")).await;
     assert_eq!(res.status(), 400, "both allowed, but they disagree");
-    let rejected = res.response().extensions().get::<HostRejected>().copied();
-    assert_eq!(rejected.map(|r| r.reason), Some(RejectReason::Mismatch));
+    assert_eq!(rejection(&res), Some(RejectReason::Mismatch));
 }
 
 #[actix_web::test]
@@ -65,26 +72,14 @@ async fn missing_and_duplicate_host() {
     let app = app(example()).await;
     let res = test::call_service(&app, test::TestRequest::get().to_request()).await;
     assert_eq!(res.status(), 400);
-    assert_eq!(
-        res.response()
-            .extensions()
-            .get::<HostRejected>()
-            .map(|r| r.reason),
-        Some(RejectReason::Missing)
-    );
+    assert_eq!(rejection(&res), Some(RejectReason::Missing));
     let req = test::TestRequest::get()
         .append_header(("Host", "a.example"))
         .append_header(("Host", "a.example"))
         .to_request();
     let res = test::call_service(&app, req).await;
     assert_eq!(res.status(), 400);
-    assert_eq!(
-        res.response()
-            .extensions()
-            .get::<HostRejected>()
-            .map(|r| r.reason),
-        Some(RejectReason::Duplicate)
-    );
+    assert_eq!(rejection(&res), Some(RejectReason::Duplicate));
 }
 
 #[actix_web::test]
@@ -111,13 +106,7 @@ async fn rejection_response_is_fixed_and_never_echoes_the_host() {
         res.headers().get(header::CONTENT_TYPE).unwrap(),
         "text/plain; charset=utf-8"
     );
-    assert_eq!(
-        res.response()
-            .extensions()
-            .get::<HostRejected>()
-            .map(|r| r.reason),
-        Some(RejectReason::NotAllowed)
-    );
+    assert_eq!(rejection(&res), Some(RejectReason::NotAllowed));
     let body = test::read_body(res).await;
     assert_eq!(body, "Invalid Host header\n");
 
@@ -126,10 +115,7 @@ async fn rejection_response_is_fixed_and_never_echoes_the_host() {
         .to_request();
     let res = test::call_service(&app, req).await;
     assert_eq!(
-        res.response()
-            .extensions()
-            .get::<HostRejected>()
-            .map(|r| r.reason),
+        rejection(&res),
         Some(RejectReason::Syntax(HostError::EmptyLabel))
     );
 }

@@ -17,6 +17,10 @@ use super::RedirectConfig;
 use super::rules::{https_location, proxy_header_is_secure};
 use crate::validated::ValidatedHost;
 
+const NOSNIFF: HeaderValue = HeaderValue::from_static("nosniff");
+const CROSS_ORIGIN_OPENER_POLICY: header::HeaderName =
+    header::HeaderName::from_static("cross-origin-opener-policy");
+
 /// The `tracing` target of this middleware's errors.
 pub(crate) const LOG_TARGET: &str = "actix_allow_cidr::https_redirect";
 
@@ -130,19 +134,13 @@ fn add_security_headers(config: &RedirectConfig, secure: bool, headers: &mut Hea
         set_default(header::STRICT_TRANSPORT_SECURITY, hsts);
     }
     if config.content_type_nosniff {
-        set_default(
-            header::X_CONTENT_TYPE_OPTIONS,
-            &HeaderValue::from_static("nosniff"),
-        );
+        set_default(header::X_CONTENT_TYPE_OPTIONS, &NOSNIFF);
     }
     if let Some(policy) = &config.referrer_policy {
         set_default(header::REFERRER_POLICY, policy);
     }
     if let Some(policy) = &config.cross_origin_opener_policy {
-        set_default(
-            header::HeaderName::from_static("cross-origin-opener-policy"),
-            policy,
-        );
+        set_default(CROSS_ORIGIN_OPENER_POLICY, policy);
     }
 }
 
