@@ -63,7 +63,7 @@ pub(crate) enum MatchKind {
 }
 
 /// Allowed names, addresses and nets, compiled.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub(crate) struct HostPolicy {
     any: bool,
     names: NameSet,
@@ -72,6 +72,13 @@ pub(crate) struct HostPolicy {
     /// The parsed entries, kept for `explain` and the summary (never read per request).
     patterns: Vec<Pattern>,
     net_list: Vec<IpCidr>,
+}
+
+/// A one-line summary, not thousands of entries.
+impl fmt::Debug for HostPolicy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("HostPolicy").field(&self.summary()).finish()
+    }
 }
 
 /// The named lists a policy is compiled from.
